@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make repro` and `make test`.
+# Both create .venv from the pinned constraints.txt when it is missing or stale.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: repro test lock
+
+repro: $(INSTALLED)
+	$(BIN)/dvc repro
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+# Re-pin every dependency to what resolves today (then commit constraints.txt).
+lock:
+	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock
+	$(VENV).lock/bin/python -m pip install --quiet '.[test]'
+	$(VENV).lock/bin/python -m pip freeze --exclude-editable | grep -v '^digitnet' > constraints.txt
+	rm -rf $(VENV).lock

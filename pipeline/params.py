@@ -25,8 +25,8 @@ class ParamsError(StageError):
 # A check takes a value and returns None, or what was expected instead.
 def integer(low, high=None):
     def check(value):
-        in_range = high is None or value <= high
-        if isinstance(value, bool) or not isinstance(value, int) or value < low or not in_range:
+        is_integer = isinstance(value, int) and not isinstance(value, bool)
+        if not is_integer or value < low or (high is not None and value > high):
             return f"an integer >= {low}" + ("" if high is None else f" and <= {high}")
     return check
 
@@ -60,7 +60,8 @@ def list_of(item, min_length=0):
     # item(None) fails every check, so it returns the item's description.
     def check(value):
         if not isinstance(value, list) or len(value) < min_length or any(item(v) for v in value):
-            return f"a list of at least {min_length} item(s), each {item(None) or 'valid'}"
+            count = f"{min_length} or more " if min_length else ""
+            return f"a list of {count}items, each {item(None)}"
     return check
 
 
@@ -88,7 +89,7 @@ SCHEMA = {
     },
     "prepare": {"validation_size": integer(1), "train_size": integer(1)},
     "model": {
-        "hidden": list_of(integer(1, 100_000)),
+        "hidden": list_of(integer(1, 100_000), min_length=1),
         "loss": choice(*LOSSES),
         "init": {"weights": INIT, "biases": INIT},
     },

@@ -1,0 +1,1 @@
+"""The initialization experiments: variants, a sweep through DVC's queue, results and figure."""

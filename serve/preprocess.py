@@ -1,0 +1,86 @@
+"""A person's own digit image turned into what the network was trained on, the way MNIST was built.
+
+MNIST digits are light ink on a black ground, scaled to fit a 20x20 box keeping
+their aspect ratio (with anti-aliasing), then placed in a 28x28 field so that
+their centre of mass is at its centre. `to_mnist` does the same to any image;
+an image that is already such a field is taken as it is.
+"""
+
+import numpy as np
+from PIL import Image, ImageOps
+
+FIELD = 28          # side of the image the network sees
+BOX = 20            # side of the box the digit is scaled to fit
+CENTRE = (FIELD - 1) / 2   # centre of the field in pixel indices
+MIN_CONTRAST = 0.1  # ink and ground closer than this (of full scale) are one blank level
+FAINT = 0.2         # ink below this fraction of the contrast is background (paper grain, shadow)
+
+
+def gray_and_alpha(image):
+    """The image as float32 gray levels in [0,1], and its alpha in [0,1] (None if opaque)."""
+    if image.mode.startswith("I"):
+        # 16-bit samples (I;16*, and Pillow's I for 16-bit files): Pillow's own
+        # convert("L") would clip them at 255, turning nearly everything white.
+        return np.clip(np.asarray(image, np.float32) / 65535, 0, 1), None
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        gray, alpha = image.convert("RGBA").convert("LA").split()
+        return np.asarray(gray, np.float32) / 255, np.asarray(alpha, np.float32) / 255
+    return np.asarray(image.convert("L"), np.float32) / 255, None
+
+
+def composite(gray, alpha):
+    """Gray levels over a ground that contrasts with the opaque pixels, so ink that is
+    only in the alpha channel (one colour everywhere, the shape in alpha) shows."""
+    ground = 1.0 if (alpha * gray).sum() < 0.5 * alpha.sum() else 0.0
+    return alpha * gray + (1 - alpha) * ground
+
+
+def border(pixels):
+    """The pixels along the four edges, where a digit's background is."""
+    return np.concatenate([pixels[0], pixels[-1], pixels[1:-1, 0], pixels[1:-1, -1]])
+
+
+def fit_box(ink):
+    """The ink cropped to its bounding box and scaled so its longer side is BOX pixels."""
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    height, width = ink.shape
+    scale = BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # BOX averages the area each new pixel covers (MNIST's anti-aliasing); it would
+    # only repeat pixels when enlarging, where bilinear interpolation is smoother.
+    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    return np.clip(np.asarray(Image.fromarray(ink).resize(size, resample)), 0, 1)
+
+
+def centre(digit):
+    """A FIELD x FIELD image holding `digit` with its centre of mass at the centre of the field."""
+    height, width = digit.shape
+    rows, cols = np.indices(digit.shape)
+    mass = digit.sum()
+    top = round(CENTRE - (rows * digit).sum() / mass)
+    left = round(CENTRE - (cols * digit).sum() / mass)
+    # A lopsided digit may not reach the centre of mass without leaving the field.
+    top, left = min(max(top, 0), FIELD - height), min(max(left, 0), FIELD - width)
+    field = np.zeros((FIELD, FIELD), np.float32)
+    field[top:top + height, left:left + width] = digit
+    return field
+
+
+def to_mnist(image):
+    """The 28x28 float32 image in [0,1] (light ink on black) for a PIL image, or None if blank."""
+    image = ImageOps.exif_transpose(image)
+    gray, alpha = gray_and_alpha(image)
+    if alpha is not None:
+        gray = composite(gray, alpha)
+    # The ground is what most of the edge shows; dark ink on light paper is inverted.
+    ink = 1 - gray if np.median(border(gray)) > 0.5 else gray
+    ground, peak = np.median(border(ink)), ink.max()
+    if peak - ground < MIN_CONTRAST:
+        return None
+    if ink.shape == (FIELD, FIELD) and ground == 0:
+        return ink.astype(np.float32)  # already a field on a clean black ground, as in MNIST
+    # Levels: the faint end of the contrast becomes black, the strongest ink white.
+    black = ground + FAINT * (peak - ground)
+    ink = np.clip((ink - black) / (peak - black), 0, 1).astype(np.float32)
+    return centre(fit_box(ink))

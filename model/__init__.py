@@ -1,0 +1,1 @@
+"""The network: sigmoid layers trained by mini-batch SGD with backpropagation, in NumPy."""

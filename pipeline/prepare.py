@@ -23,7 +23,8 @@ def read_digits(images_path, labels_path):
     """Return (images, labels) from a pair of IDX files, checked to be 28x28 digits, one label each."""
     images, labels = read_idx(images_path, 3), read_idx(labels_path, 1)
     if images.shape[1:] != (SIDE, SIDE):
-        raise StageError(f"{images_path} holds images of {images.shape[1]}x{images.shape[2]} pixels, expected {SIDE}x{SIDE}")
+        height, width = images.shape[1:]
+        raise StageError(f"{images_path} holds images of {height}x{width} pixels, expected {SIDE}x{SIDE}")
     if len(images) != len(labels):
         raise StageError(f"{images_path} has {len(images)} images but {labels_path} has {len(labels)} labels")
     if len(labels) and labels.max() > 9:

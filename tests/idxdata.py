@@ -41,7 +41,8 @@ def digits(count, rng):
 
 def checksums(contents):
     """Return the {name: {"bytes", "md5"}} table for a {name: bytes} mapping."""
-    return {name: {"bytes": len(data), "md5": hashlib.md5(data).hexdigest()} for name, data in contents.items()}
+    return {name: {"bytes": len(data), "md5": hashlib.md5(data).hexdigest()}
+            for name, data in contents.items()}
 
 
 def write_dataset(folder, train=600, test=100, seed=0, compress=False):

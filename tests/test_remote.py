@@ -2,7 +2,7 @@
 
 import json
 
-from tests.project import dvc, git, make_project, run
+from project import dvc, git, make_project, run
 
 
 def test_push_and_pull_share_outputs_and_experiments(tmp_path):

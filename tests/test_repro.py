@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.project import dvc, git, make_project
+from project import dvc, git, make_project
 
 UP_TO_DATE = "Data and pipelines are up to date."
 

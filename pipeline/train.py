@@ -37,8 +37,8 @@ def progress(row, seconds, epochs):
 
 
 def diverged(network, row):
-    """Whether the error or any weight or bias has become inf or NaN."""
-    return not np.isfinite(row["train_error"]) or not all(np.isfinite(p).all() for p in network.weights + network.biases)
+    """Whether any diagnostic, weight or bias has overflowed to inf or become NaN."""
+    return not np.isfinite(list(row.values())).all() or not all(np.isfinite(p).all() for p in network.weights + network.biases)
 
 
 def train(params, train_set, validation_set):
@@ -68,7 +68,7 @@ def train(params, train_set, validation_set):
             row = {"epoch": epoch, **measure(network, *diagnosed)}
             if diverged(network, row):
                 raise StageError(
-                    f"training diverged in epoch {epoch}: the total error is {row['train_error']}; "
+                    f"training diverged in epoch {epoch}: weights or weighted inputs overflowed to inf or NaN; "
                     f"try a smaller train.learning_rate than {settings['learning_rate']}"
                 )
             rows.append(row)

@@ -37,9 +37,10 @@ def read(name):
     if not data:
         raise BadInput("empty file" if name != STDIN else "nothing on standard input")
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # Pillow's notes on damaged metadata: the decode decides
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data))
+            return decode(data)
         except UnidentifiedImageError:
             kind = unreadable_format(data)
             raise BadInput(f"unsupported image format ({kind}); save it as PNG or JPEG" if kind
@@ -47,18 +48,24 @@ def read(name):
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise BadInput(f"too many pixels (limit {Image.MAX_IMAGE_PIXELS:,}); "
                            "refusing a possible decompression bomb") from None
-        # A multi-picture JPEG from a camera (MPO) is one photo plus previews, not an animation.
-        frames = getattr(image, "n_frames", 1)
-        if frames > 1 and image.format != "MPO":
-            raise BadInput(f"animated image ({frames} frames); save the frame to classify as a still image")
-        width, height = image.size
-        if min(width, height) < MIN_SIDE:
-            raise BadInput(f"{width}x{height} pixels is too small to hold a digit "
-                           f"(need at least {MIN_SIDE}x{MIN_SIDE})")
-        try:
-            image.load()
-        except Exception as error:  # Pillow's decoders report bad data as OSError, SyntaxError, ValueError, ...
-            raise BadInput(f"truncated or corrupt {image.format} data ({error})") from None
+        except BadInput:
+            raise
+        except Exception as error:  # Pillow reports damaged data as OSError, SyntaxError, ValueError, struct.error...
+            raise BadInput(f"truncated or corrupt image data ({error})") from None
+
+
+def decode(data):
+    """The still image encoded in `data`, decoded in full, or BadInput if it cannot hold a digit."""
+    image = Image.open(io.BytesIO(data))
+    # A multi-picture JPEG from a camera (MPO) is one photo plus previews, not an animation.
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1 and image.format != "MPO":
+        raise BadInput(f"animated image ({frames} frames); save the frame to classify as a still image")
+    width, height = image.size
+    if min(width, height) < MIN_SIDE:
+        raise BadInput(f"{width}x{height} pixels is too small to hold a digit (need at least {MIN_SIDE}x{MIN_SIDE})")
+    image.load()
+    image.getexif()   # parsed (and cached for preprocessing) here, where damage is reported
     return image
 
 

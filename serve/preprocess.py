@@ -47,10 +47,9 @@ def fit_box(ink):
     height, width = ink.shape
     scale = BOX / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    # BOX averages the area each new pixel covers (MNIST's anti-aliasing); it would
-    # only repeat pixels when enlarging, where bilinear interpolation is smoother.
-    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
-    return np.clip(np.asarray(Image.fromarray(ink).resize(size, resample)), 0, 1)
+    # Lanczos widens its window when shrinking, so it anti-aliases; its slight ringing is clipped.
+    # (Measured on MNIST test digits redrawn 10x larger, it comes closer to the originals than BOX.)
+    return np.clip(np.asarray(Image.fromarray(ink).resize(size, Image.Resampling.LANCZOS)), 0, 1)
 
 
 def centre(digit):
@@ -84,6 +83,5 @@ def to_mnist(image):
     if ink.shape == (FIELD, FIELD) and ground == 0:
         return ink.astype(np.float32)  # already a field on a clean black ground, as in MNIST
     # Levels: the faint end of the contrast becomes black, the strongest ink white.
-    black = ground + FAINT * (peak - ground)
-    ink = np.clip((ink - black) / (peak - black), 0, 1).astype(np.float32)
+    ink = np.where(ink > ground + FAINT * (peak - ground), (ink - ground) / (peak - ground), 0).astype(np.float32)
     return centre(fit_box(ink))

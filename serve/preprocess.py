@@ -13,7 +13,7 @@ FIELD = 28          # side of the image the network sees
 BOX = 20            # side of the box the digit is scaled to fit
 CENTRE = FIELD / 2  # row and column index of the centre of mass of every MNIST digit, +-0.5
 MIN_CONTRAST = 0.1  # ink and ground closer than this (of full scale) are one blank level
-FAINT = 0.2         # ink below this fraction of the contrast is background (paper grain, shadow)
+FAINT = 0.2         # ink less than this fraction of the contrast above the ground is background
 
 
 def gray_and_alpha(image):
@@ -29,8 +29,10 @@ def gray_and_alpha(image):
 
 
 def composite(gray, alpha):
-    """Gray levels over a ground that contrasts with the opaque pixels, so ink that is
-    only in the alpha channel (one colour everywhere, the shape in alpha) shows."""
+    """The gray levels composited over white or black, whichever contrasts with the opaque pixels.
+
+    So ink drawn only in the alpha channel (one colour everywhere, the shape in alpha) shows.
+    """
     ground = 1.0 if (alpha * gray).sum() < 0.5 * alpha.sum() else 0.0
     return alpha * gray + (1 - alpha) * ground
 
@@ -82,6 +84,7 @@ def to_mnist(image):
         return None
     if ink.shape == (FIELD, FIELD) and ground == 0:
         return ink.astype(np.float32)  # already a field on a clean black ground, as in MNIST
-    # Levels: the faint end of the contrast becomes black, the strongest ink white.
+    # Levels: the ground becomes black and the strongest ink white; whatever lies within
+    # FAINT of the ground (paper grain, shadow, JPEG noise) is dropped.
     ink = np.where(ink > ground + FAINT * (peak - ground), (ink - ground) / (peak - ground), 0).astype(np.float32)
     return centre(fit_box(ink))

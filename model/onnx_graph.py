@@ -12,6 +12,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from model.diagnostics import layer_names
+
 # Pinned, not onnx's defaults, which can be newer than a given onnxruntime accepts.
 # Opset 13 is where Gemm and Sigmoid took their current definitions; IR 7 is the
 # IR version that goes with it. onnxruntime has loaded this pair since 1.7 (1.32
@@ -28,11 +30,6 @@ PREPROCESSING = (
     "the digit scaled to fit a 20x20 box keeping its aspect ratio, with anti-aliasing, "
     "then placed so that its centre of mass is at the centre of the 28x28 field."
 )
-
-
-def layer_names(count):
-    """hidden1..hiddenN then output, for a network of `count` layers."""
-    return [f"hidden{l + 1}" for l in range(count - 1)] + ["output"]
 
 
 def build(weights, biases, params):

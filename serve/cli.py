@@ -25,7 +25,8 @@ BATCH = 1024   # images per onnxruntime run: one run per image would dominate a 
 @click.option("--top-k", type=click.IntRange(1, 10), default=1, show_default=True,
               help="How many of the best digits to give, best first.")
 @click.option("--save-preprocessed", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write the 28x28 image the network saw for each input to DIR/<name>.png.")
+              help="Write the 28x28 image the network saw for each input to DIR/<name>.png "
+                   "(<name>-2.png, ... if names repeat; none for a blank image).")
 def predict(images, model, as_json, top_k, save_preprocessed):
     """Print the digit in each IMAGE: a PNG, JPEG or other image file, a folder (its
     image files), or - for image bytes on standard input. Each image is made to look

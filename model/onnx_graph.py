@@ -28,7 +28,7 @@ PREPROCESSING = (
     "image: N rows of 784 float32 pixels, a 28x28 field in row-major order, "
     "0 = background and 1 = ink (light digit on dark ground), as in MNIST: "
     "the digit scaled to fit a 20x20 box keeping its aspect ratio, with anti-aliasing, "
-    "then placed so that its centre of mass is at the centre of the 28x28 field."
+    "then placed so that its centre of mass is at pixel (row 14, column 14) of the 28x28 field."
 )
 
 

@@ -3,6 +3,7 @@
 import copy
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -132,7 +133,7 @@ def test_a_zero_1_start_stays_stuck(project):
 def stage(module, cwd):
     """Run `python -m pipeline.<module>` in `cwd`; return the completed process."""
     return subprocess.run([sys.executable, "-m", f"pipeline.{module}"], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT), "PATH": ""})
+                          env=os.environ | {"PYTHONPATH": str(ROOT)})
 
 
 def test_a_diverged_run_stops_with_one_line_and_writes_nothing(project):

@@ -27,10 +27,9 @@ CLASSES = 10
 
 def progress(row, seconds, epochs):
     """Print one line for the epoch in `row`."""
-    layer = "hidden1" if "saturated_hidden1" in row else "output"
     print(
         f"epoch {row['epoch']:>3}/{epochs}  error {row['train_error']:.4f}  "
-        f"validation {row['validation_accuracy']:.2%}  {layer} saturated {row[f'saturated_{layer}']:.1%}  "
+        f"validation {row['validation_accuracy']:.2%}  hidden1 saturated {row['saturated_hidden1']:.1%}  "
         f"{seconds:.2f} s",
         flush=True,
     )
@@ -82,7 +81,7 @@ def main():
     last = rows[-1]
     weights.save(weights.WEIGHTS, network, params)
     write_csv(EPOCHS, list(last), [row.values() for row in rows])
-    metrics = {key: last[key] for key in METRIC_KEYS if key in last}
+    metrics = {key: last[key] for key in METRIC_KEYS}
     write_json(METRICS, metrics | {"epochs": last["epoch"], "seconds_per_epoch": seconds})
     print(f"{weights.WEIGHTS}: a {'-'.join(map(str, network.sizes))} network; {EPOCHS}, {METRICS}")
 

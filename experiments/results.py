@@ -10,13 +10,14 @@ import click
 
 from experiments.dvccli import dvc
 
-# (heading, metrics file, key); saturation is the cause, so it is shown at the start too.
+# (heading, metrics file, key): the outcome, then the cause, the state at initialization.
 COLUMNS = [
     ("test accuracy", "reports/eval.json", "test_accuracy"),
     ("test total error", "reports/eval.json", "test_error"),
     ("hidden saturated at start", "reports/train.json", "saturated_hidden1_initial"),
+    ("hidden mean abs z at start", "reports/train.json", "mean_abs_z_hidden1_initial"),
+    ("hidden gradient norm at start", "reports/train.json", "grad_norm_hidden1_initial"),
     ("hidden saturated at end", "reports/train.json", "saturated_hidden1"),
-    ("hidden mean abs z at end", "reports/train.json", "mean_abs_z_hidden1"),
 ]
 
 
@@ -57,7 +58,7 @@ def markdown(rows):
     for name, row in rows.items():
         values = [row["metrics"].get(path, {}).get(key) for _, path, key in COLUMNS]
         cells = [name, describe_init(row["params"]), f"{row['params']['train']['learning_rate']:g}"]
-        cells += ["-" if v is None else f"{v:.4f}" for v in values]
+        cells += ["-" if v is None else f"{v:.4g}" for v in values]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -67,10 +68,10 @@ def check_stuck_vs_learning(stuck, learning):
     def value(row, key):
         return row["metrics"]["reports/train.json"][key]
     problems = []
-    if not value(stuck, "saturated_hidden1") > 0.9:
-        problems.append(f"the [0,1) start has only {value(stuck, 'saturated_hidden1'):.2f} of hidden units saturated")
-    if not value(learning, "saturated_hidden1") < 0.5:
-        problems.append(f"the centred start has {value(learning, 'saturated_hidden1'):.2f} of hidden units saturated")
+    if not value(stuck, "saturated_hidden1_initial") > 0.9:
+        problems.append(f"the [0,1) start has {value(stuck, 'saturated_hidden1_initial'):.0%} of hidden units saturated")
+    if not value(learning, "saturated_hidden1_initial") < 0.5:
+        problems.append(f"the centred start has {value(learning, 'saturated_hidden1_initial'):.0%} of hidden units saturated")
     if not value(stuck, "train_error") > 0.4 > 2 * value(learning, "train_error"):
         problems.append(
             f"total errors {value(stuck, 'train_error'):.3f} (stuck) and "
@@ -79,10 +80,10 @@ def check_stuck_vs_learning(stuck, learning):
     if problems:
         sys.exit("check: " + "; ".join(problems))
     print(
-        "check: the [0,1) start is stuck (total error {:.3f}, {:.0%} of hidden units saturated); "
-        "the centred start learns (total error {:.3f}, {:.0%} saturated)".format(
-            value(stuck, "train_error"), value(stuck, "saturated_hidden1"),
-            value(learning, "train_error"), value(learning, "saturated_hidden1"),
+        "check: the [0,1) start is stuck (total error {:.3f}, {:.0%} of hidden units saturated at the start); "
+        "the centred start learns (total error {:.3f}, {:.0%} saturated at the start)".format(
+            value(stuck, "train_error"), value(stuck, "saturated_hidden1_initial"),
+            value(learning, "train_error"), value(learning, "saturated_hidden1_initial"),
         )
     )
 

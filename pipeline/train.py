@@ -22,6 +22,7 @@ from pipeline.stage import StageError, run
 EPOCHS = Path("reports/epochs.csv")
 METRICS = Path("reports/train.json")
 METRIC_KEYS = ("train_error", "validation_accuracy", "saturated_hidden1", "saturated_output", "mean_abs_z_hidden1")
+INITIAL_KEYS = ("saturated_hidden1", "mean_abs_z_hidden1", "grad_norm_hidden1")
 CLASSES = 10
 
 
@@ -82,7 +83,9 @@ def main():
     weights.save(weights.WEIGHTS, network, params)
     write_csv(EPOCHS, list(last), [row.values() for row in rows])
     metrics = {key: last[key] for key in METRIC_KEYS}
-    write_json(METRICS, metrics | {"epochs": last["epoch"], "seconds_per_epoch": seconds})
+    # The state at initialization is the cause of a stuck run, so it is a metric too.
+    initial = {f"{key}_initial": rows[0][key] for key in INITIAL_KEYS}
+    write_json(METRICS, metrics | initial | {"epochs": last["epoch"], "seconds_per_epoch": seconds})
     print(f"{weights.WEIGHTS}: a {'-'.join(map(str, network.sizes))} network; {EPOCHS}, {METRICS}")
 
 

@@ -79,7 +79,9 @@ def test_train_then_evaluate_writes_sensible_reports(project, capsys):
 
     metrics = json.loads(Path("reports/train.json").read_text())
     assert set(metrics) == {"train_error", "validation_accuracy", "saturated_hidden1", "saturated_output",
-                            "mean_abs_z_hidden1", "epochs", "seconds_per_epoch"}
+                            "mean_abs_z_hidden1", "epochs", "seconds_per_epoch", "saturated_hidden1_initial",
+                            "mean_abs_z_hidden1_initial", "grad_norm_hidden1_initial"}
+    assert metrics["saturated_hidden1_initial"] == pytest.approx(float(epochs[0]["saturated_hidden1"]))
     assert metrics["epochs"] == 3 and metrics["seconds_per_epoch"] > 0
     assert metrics["train_error"] == pytest.approx(errors[-1])
     assert metrics["validation_accuracy"] > 0.8  # chance is 0.1

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -12,10 +13,13 @@ ENV = os.environ | {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "DVC_NO_AN
 
 def dvc(*args, capture=False):
     """Run `dvc ARGS`; return its stdout when `capture`; exit with its last error line on failure."""
-    done = subprocess.run(
-        [str(BIN / "dvc"), *args], env=ENV, text=True, capture_output=True, stdin=subprocess.DEVNULL
-    )
+    # Files, not pipes: `dvc queue start` leaves workers running that inherit these,
+    # and a pipe would not reach end-of-file until they exit.
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        done = subprocess.run([str(BIN / "dvc"), *args], env=ENV, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
+        lines = (stderr or stdout).strip().splitlines()
         sys.exit(f"`dvc {' '.join(args[:2])}` failed: {lines[-1] if lines else done.returncode}")
-    return done.stdout if capture else None
+    return stdout if capture else None

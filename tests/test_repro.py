@@ -58,10 +58,13 @@ def test_changing_a_training_param_reruns_training_but_not_the_data_stages(proje
         ("train.batch_size=0", "train.batch_size is 0"),
     ],
 )
-def test_exp_run_refuses_a_misspelt_key_or_a_bad_value(project, override, expected):
+def test_exp_run_refuses_a_misspelt_key_or_a_bad_value_and_keeps_the_outputs(project, override, expected):
+    kept = ("artifacts/weights.npz", "reports/train.json", "reports/epochs.csv")
+    before = {path: (project / path).read_bytes() for path in kept}
     done = dvc(project, "exp", "run", "-S", override, check=False)
     assert done.returncode != 0
     assert expected in done.stdout + done.stderr
+    assert {path: (project / path).read_bytes() for path in kept} == before
     git(project, "checkout", "--", "params.yaml")
 
 

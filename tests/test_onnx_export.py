@@ -114,3 +114,25 @@ def test_a_missing_test_set_is_one_clear_error(project):
     with pytest.raises(StageError, match="test.npz not found; run `dvc repro prepare`"):
         export.main()
     assert not export.MODEL.exists()
+
+
+def test_large_weights_widen_the_tolerance_to_the_networks_own_float32_rounding(project):
+    # Weights ten times larger amplify rounding: NumPy's float32 scores are themselves
+    # further than 1e-5 from float64 ones, and onnxruntime's may differ as much.
+    weights, biases = random_network([784, 30, 15, 10])
+    network = Network.from_arrays(weights=[10 * w for w in weights], biases=biases)
+    save_weights(WEIGHTS, network, PARAMS)
+    export.main()
+    report = json.loads(export.REPORT.read_text())
+    assert report["tolerance"] > 1e-5
+    assert report["max_abs_diff"] <= report["tolerance"] and report["argmax_differs_beyond_ties"] == 0
+    assert export.MODEL.exists()
+
+
+def test_a_different_digit_counts_only_beyond_a_tie():
+    expected = np.array([[0.5, 0.5 + 1e-7, 0.0], [0.9, 0.1, 0.0]], np.float32)
+    flipped_tie = np.array([[0.5 + 1e-7, 0.5, 0.0], [0.9, 0.1, 0.0]], np.float32)
+    assert export.parity(expected, flipped_tie, 1e-5)["argmax_differs_beyond_ties"] == 0
+    flipped_clear = np.array([[0.5, 0.5 + 1e-7, 0.0], [0.1, 0.9, 0.0]], np.float32)
+    report = export.parity(expected, flipped_clear, 1e-5)
+    assert report["argmax_differs_beyond_ties"] == 1 and report["argmax_agreement"] == 0.5

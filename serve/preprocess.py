@@ -22,6 +22,11 @@ def gray_and_alpha(image):
         # 16-bit samples (I;16*, and Pillow's I for 16-bit files): Pillow's own
         # convert("L") would clip them at 255, turning nearly everything white.
         return np.clip(np.asarray(image, np.float32) / 65535, 0, 1), None
+    if image.mode == "F":
+        # 32-bit float samples (TIFF): [0, 1] in scientific images, else [0, 255]; Pillow's
+        # convert("L") would take them as [0, 255], so a [0, 1] image would come out blank.
+        pixels = np.asarray(image, np.float32)
+        return np.clip(pixels / (1 if pixels.max() <= 1 else 255), 0, 1), None
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
         gray, alpha = image.convert("RGBA").convert("LA").split()
         return np.asarray(gray, np.float32) / 255, np.asarray(alpha, np.float32) / 255

@@ -152,6 +152,14 @@ def test_16_bit_images_are_scaled_not_clipped(ink, paper):
     np.testing.assert_allclose(to_mnist(reopened.convert("I")), to_mnist(eight_bit), atol=1e-6)
 
 
+@pytest.mark.parametrize("full_scale", [1, 255])
+def test_32_bit_float_images_are_read_in_0_to_1_or_0_to_255(full_scale):
+    eight_bit = seven(ink=0, paper=255)
+    floats = Image.fromarray(np.asarray(eight_bit, np.float32) * (full_scale / 255))
+    assert floats.mode == "F"
+    np.testing.assert_allclose(to_mnist(floats), to_mnist(eight_bit), atol=1e-6)
+
+
 def test_palette_images_are_read_through_their_palette():
     np.testing.assert_array_equal(to_mnist(seven().convert("RGB").convert("P")), to_mnist(seven()))
 

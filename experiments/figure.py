@@ -15,6 +15,7 @@ import vl_convert
 from PIL import Image
 
 from experiments.dvccli import dvc
+from experiments.sweep import earlier
 from experiments.variants import SCHEMES
 from pipeline.files import atomic_path
 
@@ -33,6 +34,9 @@ def chart(spec):
 @click.option("-o", "--output", default="docs/init-curves.png", show_default=True, type=click.Path(dir_okay=False))
 def main(output):
     """Draw total error and hidden-unit saturation per epoch for every init scheme at learning rate 0.5."""
+    found = {ref.rsplit("/", 1)[-1] for ref in earlier(EXPERIMENTS)}
+    if missing := [name for name in EXPERIMENTS if name not in found]:
+        raise click.ClickException(f"no experiment named {', '.join(missing)}; run `make sweep` first")
     shown = json.loads(dvc("plots", "diff", *EXPERIMENTS, "--json", capture=True))
     missing = [plot for plot in PLOTS if plot not in shown.get("data", {})]
     if missing or shown.get("errors"):

@@ -12,10 +12,10 @@ import numpy as np
 from pipeline.files import atomic_path
 from pipeline.idx import read_idx
 from pipeline.params import load
+from pipeline.prepared import PREPARED
 from pipeline.stage import StageError, run
 
 RAW = Path("data/raw")
-PREPARED = Path("data/prepared")
 SIDE = 28  # MNIST images are 28x28 pixels
 
 
